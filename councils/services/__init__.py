@@ -1,0 +1,1 @@
+"""Council actions: sessions (sessions.py) and votes (voting.py)."""

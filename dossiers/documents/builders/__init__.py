@@ -1,0 +1,1 @@
+"""Contexts of the official documents, one module per family (see ``dossiers.documents.official``)."""

@@ -1,0 +1,1 @@
+"""Files the project produces for people outside it: spreadsheets and upload packages."""

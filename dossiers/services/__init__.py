@@ -1,0 +1,1 @@
+"""State changes live here: one module per aggregate, each function one transaction."""

@@ -1,0 +1,1 @@
+"""Web views of the dossiers app, one module per page group."""
