@@ -1,0 +1,151 @@
+"""Concurrent use on PostgreSQL: one winner, clear conflict answers for the rest, nothing half done.
+
+Skipped on SQLite, which serialises whole write transactions (and where
+``select_for_update`` is a no-op), so no race can be staged there. Run with
+``DATABASE_URL=postgres://... pytest -m postgres tests/security``.
+
+- 20 parallel attempts at the same dossier transition, over the API as a user
+  would make them (the unit head's submission; Home Affairs' intake
+  acceptance): exactly one succeeds, the 19 others get HTTP 409 with a
+  Vietnamese message in our error body, and afterwards the dossier's state,
+  its review process and its tasks agree (one process, one open task of the
+  right step, one audit event).
+- 50 parallel document-number allocations: distinct and contiguous.
+- Parallel ballots by one member record one ballot: proved by
+  ``tests/councils/test_voting.py::test_parallel_ballots_by_one_member_record_one``
+  (and ``tests/councils/test_ballot_storage.py`` for changes of a secret ballot).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+
+import pytest
+from django.db import connection, connections, transaction
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from dossiers.documents.numbering import allocate_number
+from dossiers.models import AuditEvent, DocumentCounter, Dossier, DossierState
+from dossiers.services.dossiers import send_to_head
+from tests.api.helpers import complete
+from tests.factories import DossierFactory
+from workflows import services as wf
+from workflows.models import DossierProcess
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+ATTEMPTS = 20
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises write transactions and has no row locks")
+
+
+def _in_parallel(count: int, work) -> list:
+    """Run ``work()`` in ``count`` threads released together; each thread uses (and closes) its own connection."""
+    barrier = threading.Barrier(count)
+    results: list = []
+    lock = threading.Lock()
+
+    def run():
+        try:
+            barrier.wait(timeout=30)
+            result = work()
+        except BaseException as error:  # reported in the test's thread
+            result = error
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == count, "a thread did not finish"
+    return results
+
+
+def _post_as(user, path: str, data: dict):
+    token = Token.objects.get_or_create(user=user)[0].key
+
+    def post():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        response = client.post(path, data, format="json")
+        return response.status_code, response.json()
+
+    return post
+
+
+def _assert_one_winner_and_conflicts(results, winner_status=200):
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [winner_status] + [409] * (ATTEMPTS - 1), statuses
+    for status, body in results:
+        if status != 409:
+            continue
+        assert set(body) == {"code", "message", "errors"}, body
+        assert body["code"] and isinstance(body["errors"], list)
+        message = body["message"]
+        assert message == unicodedata.normalize("NFC", message)
+        assert any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", message)), message  # Vietnamese
+
+
+@pytest.fixture
+def prepared(province, unit, clerk, head):
+    """A complete dossier the clerk has handed to the head."""
+    dossier = DossierFactory(unit=unit, created_by=clerk)
+    complete(dossier, clerk)
+    return send_to_head(actor=clerk, dossier=dossier)
+
+
+def _active_tasks(dossier):
+    process = DossierProcess.objects.get(dossier=dossier)
+    return sorted(task.flow_task.name for task in process.task_set.filter(status__in=wf.ACTIVE))
+
+
+def test_twenty_parallel_submissions_one_wins_the_rest_conflict(prepared, head):
+    results = _in_parallel(ATTEMPTS, _post_as(head, f"/api/v1/dossiers/{prepared.pk}/submit/", {}))
+
+    _assert_one_winner_and_conflicts(results)
+    dossier = Dossier.objects.get(pk=prepared.pk)
+    assert dossier.state == DossierState.SUBMITTED
+    assert DossierProcess.objects.filter(dossier=dossier).count() == 1
+    assert _active_tasks(dossier) == ["intake"]
+    assert AuditEvent.objects.filter(dossier_id_ref=dossier.pk, action="dossier.submitted").count() == 1
+
+
+def test_twenty_parallel_intake_acceptances_one_wins_the_rest_conflict(prepared, head, ha_specialist):
+    from dossiers.services.dossiers import submit_dossier
+
+    submit_dossier(actor=head, dossier=prepared)
+    task = wf.active_task(prepared, "intake")
+    results = _in_parallel(ATTEMPTS, _post_as(ha_specialist, f"/api/v1/tasks/{task.pk}/complete/",
+                                              {"decision": "accept"}))
+
+    _assert_one_winner_and_conflicts(results)
+    dossier = Dossier.objects.get(pk=prepared.pk)
+    assert dossier.state == DossierState.UNDER_REVIEW
+    assert _active_tasks(dossier) == ["appraisal"]
+    assert AuditEvent.objects.filter(dossier_id_ref=dossier.pk, action="dossier.accepted").count() == 1
+
+
+def test_fifty_parallel_number_allocations_are_distinct_and_contiguous():
+    def allocate():
+        with transaction.atomic():
+            entry = allocate_number(issuer="UBND", type_code="QĐ", year=2027)
+            time.sleep(0.005)  # hold the counter's lock a little, so the others queue behind it
+        return entry.number
+
+    results = _in_parallel(50, allocate)
+
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert sorted(results) == list(range(1, 51))
+    assert DocumentCounter.objects.get(scope="", issuer="UBND", type_code="QĐ", year=2027).last_number == 50
