@@ -33,6 +33,11 @@ def work_list(user, scope: str) -> QuerySet:
     return WORK_LISTS[scope](user)
 
 
+def paged(tasks: QuerySet) -> work.PagedTasks:
+    """A work list for the paginator: counted and sliced lean, the page's rows read whole by their ids."""
+    return work.PagedTasks(tasks)
+
+
 def task_for_user(user, pk) -> QuerySet:
     """A one-row queryset of a task of the user's province (people's tasks and waiting points)."""
     return work.task_for_user(user=user, pk=pk)

@@ -82,8 +82,10 @@ class TaskViewSet(viewsets.GenericViewSet):
     def list(self, request):
         filters = s.TaskFilterSerializer(data=request.query_params, context=self.get_serializer_context())
         filters.is_valid(raise_exception=True)
-        page = selectors.with_dossiers(self.paginate_queryset(selectors.work_list(request.user,
-                                                                                 filters.validated_data["scope"])))
+        # Counted and sliced on the lean list query; only the page's ids are read with the joined tables
+        # (workflows.selectors.PagedTasks, as the HTML work lists do).
+        tasks = selectors.work_list(request.user, filters.validated_data["scope"])
+        page = selectors.with_dossiers(self.paginate_queryset(selectors.paged(tasks)))
         return self.get_paginated_response(s.TaskSerializer(page, many=True, context=self.get_serializer_context()).data)
 
     def retrieve(self, request, pk=None):
