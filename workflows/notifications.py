@@ -55,6 +55,39 @@ def notify(*, recipients: Iterable[User], kind: str, message: str, url: str = ""
     return created
 
 
+def notify_many(messages) -> list[Notification]:
+    """``notify`` for many messages at once, written together: ``messages`` are
+    ``(recipients, kind, message, url, dossier)``; the same rules per message (distinct active recipients, email
+    after commit to those with an address)."""
+    now = timezone.now()
+    rows: list[Notification] = []
+    people: list[User] = []
+    texts: list[tuple[str, str]] = []
+    for recipients, kind, message, url, dossier in messages:
+        seen: set[int] = set()
+        dossier_id = getattr(dossier, "pk", dossier)
+        for user in recipients:
+            if user is None or user.pk is None or not user.is_active or user.pk in seen:
+                continue
+            seen.add(user.pk)
+            people.append(user)
+            texts.append((message, url))
+            rows.append(Notification(recipient=user, kind=kind, message=message, url=url, dossier_id_ref=dossier_id,
+                                     created_at=now))
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    mails: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for notification, user, text in zip(created, people, texts, strict=True):
+        if (user.email or "").strip():
+            mails.setdefault(text, []).append((notification.pk, user.email))
+    if mails:
+        letters = [(group, email_subject(message), email_body(message, url))
+                   for (message, url), group in mails.items()]
+        transaction.on_commit(lambda: [_send_mails(*letter) for letter in letters])
+    return created
+
+
 def email_subject(message: str) -> str:
     first_line = next((line.strip() for line in message.splitlines() if line.strip()), "")
     subject = f"[{_('Thi đua - Khen thưởng')}] {first_line}"
@@ -104,6 +137,12 @@ def users_with_role(role: str, *, province=None, unit=None) -> QuerySet[User]:
     if province is not None:
         users = users.filter(unit__province_id=getattr(province, "pk", province))
     return users.order_by("pk")
+
+
+def users_with_roles(roles, *, units) -> QuerySet[User]:
+    """Active users in any of ``roles``' groups, of the ``units`` given (each once)."""
+    return (User.objects.filter(is_active=True, unit_id__in=list(units), groups__name__in=[str(r) for r in roles])
+            .distinct().order_by("pk"))
 
 
 def unread_count(user) -> int:

@@ -69,17 +69,12 @@ def on_feedback_resolved(sender, *, feedback, actor=None, **kwargs):
 
 
 @receiver(signals.council_result_final)
-def on_council_result(sender, *, dossier, **kwargs):
-    from dossiers.models import NominationOutcome
-    from workflows.notify_steps import notify_unit
-    from workflows.services import wake
+def on_council_result(sender, *, dossier=None, dossiers=None, **kwargs):
+    """The council's results are final for ``dossier`` (or for each of ``dossiers``, a whole session's at once):
+    their processes leave ``await_council`` and their units are told, in queries that do not grow with them."""
+    from workflows.council_results import wake_after_council, with_session_peers
 
-    wake(dossier=dossier, node="await_council")
-    passed = dossier.nominations.filter(outcome=NominationOutcome.COUNCIL_PASSED).count()
-    failed = dossier.nominations.filter(outcome=NominationOutcome.COUNCIL_FAILED).count()
-    notify_unit(dossier, "dossier.council_result",
-                _("Hội đồng đã xét hồ sơ %(ref)s: %(passed)d đề nghị đạt, %(failed)d đề nghị không đạt.")
-                % {"ref": dossier.reference, "passed": passed, "failed": failed})
+    wake_after_council(with_session_peers(dossier) if dossier is not None else list(dossiers or ()))
 
 
 @receiver(council_signals.agenda_published)
