@@ -9,6 +9,9 @@ from dossiers.models.users import Role
 MANAGE_ROLES = frozenset({Role.COUNCIL_SECRETARY})
 READ_ROLES = frozenset({Role.COUNCIL_SECRETARY, Role.COUNCIL_CHAIR, Role.HA_LEAD, Role.HA_SPECIALIST, Role.AUDITOR,
                         Role.ADMINISTRATOR})
+# Who may open the list of sessions (the page and the API alike): council roles, Home Affairs and the readers.
+# Anyone else (a unit's clerk or head, the signer, the central liaison) is refused, not shown an empty list.
+LIST_ROLES = READ_ROLES | frozenset({Role.COUNCIL_MEMBER})
 
 
 def _roles(user) -> frozenset[str]:
@@ -46,6 +49,11 @@ def on_roster(user, session) -> bool:
 @rules.predicate
 def reads_sessions(user, session=None) -> bool:
     return bool(_roles(user) & READ_ROLES) and (session is None or same_province(user, session))
+
+
+@rules.predicate
+def lists_sessions(user) -> bool:
+    return bool(_roles(user) & LIST_ROLES)
 
 
 def reads_documents(user, session) -> bool:

@@ -133,7 +133,7 @@ def _transition(summary: str, request=None, description: str | None = None):
     list=extend_schema(summary=_lazy("Các phiên họp người gọi được xem"),
                        description=_lazy("Thư ký, Chủ tịch, Sở Nội vụ, kiểm tra: mọi phiên họp của tỉnh. "
                                          "Thành viên: các phiên họp có tên mình, từ khi chương trình được gửi."),
-                       responses={200: s.SessionSerializer(many=True), **refusals()}),
+                       responses={200: s.SessionSerializer(many=True), **refusals(403)}),
     create=extend_schema(summary=_lazy("Thư ký tạo phiên họp"), request=s.SessionCreateSerializer,
                          responses={201: s.SessionDetailSerializer, **refusals(400, 403)}),
     retrieve=extend_schema(summary=_lazy("Một phiên họp, với danh sách thành viên và các đính chính"),
@@ -168,6 +168,10 @@ class CouncilSessionViewSet(viewsets.GenericViewSet):
                         headers=headers)
 
     def list(self, request):
+        if not permissions.lists_sessions.test(request.user):
+            # As the session list page: only council roles, Home Affairs and the readers open it.
+            raise PermissionDeniedError("permission_denied",
+                                        _("Chỉ Hội đồng, Sở Nội vụ và cán bộ kiểm tra được xem các phiên họp."))
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.SessionSerializer(page, many=True).data)
 

@@ -250,7 +250,7 @@ API: dict[str, Rule] = {
     "v1_public_nominations_retrieve": open_to(EVERYONE),
     "v1_public_nominations_feedback_create": open_to(EVERYONE),
     # Council sessions.
-    "v1_council_sessions_list": open_to(SIGNED_IN),  # each sees the sessions of their scope
+    "v1_council_sessions_list": open_to(COUNCIL_READERS),  # as the page; members: their own sessions only
     "v1_council_sessions_create": open_to(SECRETARY),
     "v1_council_sessions_retrieve": rule(COUNCIL_READERS),
     "v1_council_sessions_partial_update": rule(SECRETARY),
