@@ -3,12 +3,19 @@
 The same scope as the rest of the project (``dossiers.selectors``,
 ``dossiers.permissions``): an object outside it is "not found" (404).
 
-- Province documents (decisions, the HA submission, certificates, the central
-  submission): the province roles (Home Affairs, council secretary, signer,
-  central liaison, auditor, administrator) of the same province.
-- A signed (or later revoked) decision is published: anyone may read it, unit
-  users and visitors without an account included. Drafts stay inside the
-  province roles.
+A document is readable exactly where the page of its object is
+(``tests/security/test_authorization_matrix.py::test_documents_follow_their_pages``):
+
+- A decision's documents (the decision, the HA submission TTr-SNV, the
+  certificates): whoever opens the decision's page
+  (``dossiers.selectors_decisions.decisions_for``): Home Affairs every
+  decision of the province, the signer those checked or signed, the auditor,
+  the central liaison and the administrator only signed (or revoked) ones; the
+  council secretary none. A signed or revoked decision itself is published:
+  anyone may read its PDF, unit users and visitors without an account
+  included.
+- The central submission: whoever opens its page
+  (``dossiers.selectors_central.submissions_for``).
 - A unit's own documents (proposal letter, achievement reports, the notice of
   its dossier): whoever may read the dossier.
 """
@@ -35,22 +42,23 @@ def reader_province_id(user) -> int | None:
     return user.unit.province_id
 
 
+def _decision_pages(user) -> QuerySet[Decision]:
+    """The decisions whose page ``user`` opens (imported here: the selectors import the services)."""
+    from dossiers.selectors_decisions import decisions_for
+
+    return decisions_for(user)
+
+
 def decisions(user) -> QuerySet[Decision]:
-    """Every decision of the reader's province; published decisions for everyone else."""
-    condition = Q(state__in=PUBLISHED)
-    province_id = reader_province_id(user)
-    if province_id:
-        condition |= Q(province_id=province_id)
+    """Published decisions for everyone; the others for those who open their page."""
+    condition = Q(state__in=PUBLISHED) | Q(pk__in=_decision_pages(user).values("pk"))
     return Decision.objects.filter(condition).select_related("province", "province__home_affairs_unit",
                                                              "signed_by", "checked_by")
 
 
 def provincial_decisions(user) -> QuerySet[Decision]:
-    """Decisions as the province works on them (HA submission, certificates): province roles only."""
-    province_id = reader_province_id(user)
-    if not province_id:
-        return Decision.objects.none()
-    return Decision.objects.filter(province_id=province_id).select_related(
+    """Decisions as the province works on them (HA submission, certificates): as the decision's page."""
+    return Decision.objects.filter(pk__in=_decision_pages(user).values("pk")).select_related(
         "province", "province__home_affairs_unit", "signed_by", "checked_by")
 
 
@@ -59,10 +67,9 @@ def award_decisions(user) -> QuerySet[Decision]:
 
 
 def central_submissions(user) -> QuerySet[CentralSubmission]:
-    province_id = reader_province_id(user)
-    if not province_id:
-        return CentralSubmission.objects.none()
-    return CentralSubmission.objects.filter(province_id=province_id).select_related(
+    from dossiers.selectors_central import submissions_for
+
+    return CentralSubmission.objects.filter(pk__in=submissions_for(user).values("pk")).select_related(
         "province", "province__home_affairs_unit", "signed_by")
 
 

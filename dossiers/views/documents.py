@@ -25,6 +25,7 @@ from dossiers.documents import access, official, store
 from dossiers.documents.builders.certificates import certificates_context
 from dossiers.documents.render import html_for, pdf_from_html
 from dossiers.models import CertificateLayout, Decision, GeneratedDocument, GeneratedDocumentState
+from dossiers.models.users import HA_ROLES
 from dossiers.views.attachments import content_disposition
 
 FAILED_MESSAGE = gettext_lazy("Không tạo được văn bản. Hãy thử lại; nếu vẫn không được, hãy báo quản trị hệ thống.")
@@ -141,9 +142,15 @@ def document_file(request, pk: int):
 
 
 def certificate_test_print(request, pk: int):
-    """A test print of a certificate layout with sample data and framed fields (linked from the admin)."""
+    """A test print of a certificate layout with sample data and framed fields (linked from the admin).
+
+    Those who reach a test print elsewhere: the admin site's staff and Home Affairs (who print certificates,
+    test prints included, from the decision's page), of the layout's province; a superuser."""
     layout = get_object_or_404(CertificateLayout.objects.select_related("province"), pk=pk)
-    if not (request.user.is_superuser or access.reader_province_id(request.user) == layout.province_id):
+    user = request.user
+    prints = getattr(user, "is_staff", False) or bool(getattr(user, "roles", frozenset()) & HA_ROLES)
+    if not (getattr(user, "is_superuser", False)
+            or (prints and access.reader_province_id(user) == layout.province_id)):
         raise Http404
     sample = Decision(province=layout.province, title=_("In thử bằng khen"))
     context = certificates_context(sample, layout=layout, test=True)

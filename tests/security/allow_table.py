@@ -148,17 +148,19 @@ UI: dict[str, Rule] = {
     "feedback_queue": open_to(HOME_AFFAIRS),
     "feedback_resolve": rule(HOME_AFFAIRS),
     # Official documents: a signed decision is public; the rest follows its object's scope.
+    # A decision's documents follow the decision's page (test_documents_follow_their_pages): the HA submission
+    # is tried on a decision awaiting signature (Home Affairs and the signer), the certificates on a signed one.
     "document_pdf:decision": open_to(EVERYONE),
-    "document_pdf:ha-submission": rule(PROVINCE),
-    "document_pdf:certificates": rule(PROVINCE),
-    "document_pdf:central-submission": rule(PROVINCE),
+    "document_pdf:ha-submission": rule(HOME_AFFAIRS, SIGNER),
+    "document_pdf:certificates": rule(DECISION_READERS),
+    "document_pdf:central-submission": rule(DECISION_READERS),
     "document_pdf:public-notice": rule(UNIT, PROVINCE),
     "document_pdf:proposal-letter": rule(UNIT, PROVINCE),
     "document_pdf:achievement-report": rule(UNIT, PROVINCE),
     "document_progress": rule(UNIT, PROVINCE),
     "document_status": rule(UNIT, PROVINCE),
     "document_file": rule(UNIT, PROVINCE),
-    "certificate_test_print": rule(PROVINCE),
+    "certificate_test_print": rule(HOME_AFFAIRS, ADMINISTRATOR),  # the admin's staff and who prints certificates
     # Decisions and revocation.
     "decision_list": open_to(DECISION_READERS),
     "decision_to_sign": open_to(SIGNER),

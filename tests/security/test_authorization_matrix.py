@@ -232,3 +232,67 @@ def test_council_member_never_sees_another_members_ballot(world, db):
                       (f"/api/v1/council-sessions/{session.pk}/progress/", True)):
         response, _ = matrix.ask(world, other, "GET", path, api=api)
         assert response.status_code == 403, path
+
+
+# --------------------------------------------------------------------------- documents follow their pages
+
+
+def _opens(world, user, name, pk) -> bool:
+    response, _ = matrix.ask(world, user, "GET", reverse(name, args=[pk]), api=False)
+    assert response.status_code < 500, (name, pk, response.status_code)
+    return response.status_code == 200
+
+
+def _reads(user, kind, obj) -> bool:
+    """What ``document_pdf``, ``document_progress``, ``document_status`` and ``document_file`` let through."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from dossiers.documents import official
+
+    return official.DOCUMENT_KINDS[kind].scope(user or AnonymousUser()).filter(pk=obj.pk).exists()
+
+
+def test_documents_follow_their_pages(world, db):
+    """No PDF where the page is not (and none missing where it is), for every principal: a decision's
+    documents (draft, awaiting signature, signed) as the decision's page, the central submission's as its
+    page, a dossier's (proposal letter, achievement report, public notice) as the dossier's page in every
+    state. The one exception is by law: a signed decision is published, so its PDF is for everyone."""
+    from dossiers.models import DecisionState
+
+    cases = []  # (page name, page object, unit of the object, [(kind, object)])
+    for key in ("draft_decision", "pending_decision", "signed_decision"):
+        decision = world.objects[key]
+        kinds = [("ha-submission", decision), ("certificates", decision)]
+        if decision.state not in (DecisionState.SIGNED, DecisionState.REVOKED):
+            kinds.append(("decision", decision))
+        cases.append(("decision_detail", decision, None, kinds))
+    submission = world.objects["central_submission"]
+    cases.append(("central_submission", submission, None, [("central-submission", submission)]))
+    seen_states = set()
+    for dossier in world.dossiers:
+        if dossier.unit.code not in ("STC", "HTD") or (dossier.state, dossier.unit.code) in seen_states:
+            continue
+        seen_states.add((dossier.state, dossier.unit.code))
+        kinds = [("proposal-letter", dossier)]
+        if (nomination := dossier.nominations.order_by("pk").first()) is not None:
+            kinds.append(("achievement-report", nomination))
+        if (notice := getattr(dossier, "public_notice", None)) is not None:
+            kinds.append(("public-notice", notice))
+        cases.append(("dossier_detail", dossier, dossier.unit.code, kinds))
+    assert len([c for c in cases if c[0] == "dossier_detail"]) >= 5, "the world has dossiers in several states"
+
+    problems = []
+    for principal in matrix.principals():
+        for name, obj, unit, kinds in cases:
+            user = matrix.user_of(world, principal, unit)
+            page = _opens(world, user, name, obj.pk)
+            for kind, document_object in kinds:
+                if _reads(user, kind, document_object) != page:
+                    problems.append(f"{principal.key}: {name} {obj.pk} ({getattr(obj, 'state', '')}) "
+                                    f"{'opens' if page else 'is refused'}, but its {kind} PDF "
+                                    f"{'is refused' if page else 'opens'}")
+    signed = world.objects["signed_decision"]
+    for principal in matrix.principals():
+        if not _reads(matrix.user_of(world, principal, None), "decision", signed):
+            problems.append(f"{principal.key}: the published decision's PDF is refused")
+    assert not problems, "\n".join(problems)
