@@ -23,9 +23,15 @@ from dossiers.models import (
     SubjectKind,
     Unit,
 )
+from dossiers.models.dossier import ACHIEVEMENT_SUMMARY_MAX_LENGTH, REASON_MAX_LENGTH
 
 INDIVIDUAL = "individual"
 COLLECTIVE = "collective"
+
+# Shown to the public, to the council and printed in PDFs: a clear limit, and how to keep within it.
+SUMMARY_TOO_LONG = _("Tóm tắt thành tích dài %(show_value)d ký tự, vượt quá %(limit_value)d ký tự cho phép. "
+                     "Hãy rút gọn; thành tích chi tiết để trong báo cáo thành tích đính kèm.")
+TEXT_TOO_LONG = _("Nội dung dài %(show_value)d ký tự, vượt quá %(limit_value)d ký tự cho phép. Hãy rút gọn.")
 
 
 class LoginForm(AuthenticationForm):
@@ -157,7 +163,8 @@ class NominationForm(forms.Form):
     )
     award_type = AwardChoiceField()
     achievement_summary = forms.CharField(
-        label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=ACHIEVEMENT_SUMMARY_MAX_LENGTH, error_messages={"max_length": SUMMARY_TOO_LONG},
     )
 
     def __init__(self, *args, awards=(), **kwargs):
@@ -193,7 +200,8 @@ class NominationForm(forms.Form):
 class NominationEditForm(forms.Form):
     award_type = AwardChoiceField()
     achievement_summary = forms.CharField(
-        label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=ACHIEVEMENT_SUMMARY_MAX_LENGTH, error_messages={"max_length": SUMMARY_TOO_LONG},
     )
 
     def __init__(self, *args, awards=(), subject=None, **kwargs):
@@ -226,7 +234,8 @@ class AttachmentForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=REASON_MAX_LENGTH, error_messages={"max_length": TEXT_TOO_LONG})
 
     def __init__(self, *args, required_attr=False, label=None, **kwargs):
         super().__init__(*args, **kwargs)

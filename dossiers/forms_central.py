@@ -10,7 +10,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.forms import TEXT_TOO_LONG
 from dossiers.models import CentralState
+from dossiers.models.dossier import REASON_MAX_LENGTH
 from dossiers.selectors_central import AUTHORITY_CHOICES, BOARD_STATUSES, SORT_CHOICES
 from dossiers.widgets import day_field as shared_day_field
 
@@ -64,7 +66,9 @@ class ReceiveForm(forms.Form):
 class ReturnForm(forms.Form):
     returned_on = day_field(_("Ngày Bộ Nội vụ trả lại"))
     reason = forms.CharField(label=_("Lý do trả lại, nội dung cần bổ sung"), widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("Hãy ghi lý do Bộ Nội vụ trả lại.")})
+                             max_length=REASON_MAX_LENGTH,
+                             error_messages={"required": _("Hãy ghi lý do Bộ Nội vụ trả lại."),
+                                             "max_length": TEXT_TOO_LONG})
 
 
 GRANTED, DECLINED = "granted", "declined"
@@ -77,7 +81,8 @@ class ItemDecisionForm(forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60, required=False)
     decision_date = day_field(_("Ngày quyết định"), required=False)
     reason = forms.CharField(label=_("Lý do không được khen thưởng"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=REASON_MAX_LENGTH, error_messages={"max_length": TEXT_TOO_LONG})
 
     def __init__(self, *args, item=None, **kwargs):
         prefix = kwargs.pop("prefix", None) or (f"item{item.pk}" if item is not None else None)

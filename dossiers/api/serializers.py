@@ -8,11 +8,13 @@ the views hand the result to the services, which make every change.
 
 from __future__ import annotations
 
+from django.core import validators
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils.formatting import lazy_format
 
 from dossiers import selectors
 from dossiers.models import (
@@ -34,12 +36,31 @@ from dossiers.models import (
     Unit,
     UnitKind,
 )
+from dossiers.models.dossier import ACHIEVEMENT_SUMMARY_MAX_LENGTH, REASON_MAX_LENGTH
 from dossiers.permissions import allowed_actions
 from dossiers.requirements import dossier_requirements
 
 # --------------------------------------------------------------------------
 # Input: Vietnamese field errors
 # --------------------------------------------------------------------------
+
+
+# DRF builds the validators of max_length, min_length, max_value and min_value with their message when the
+# field is created: a message changed afterwards would not reach them (the answer would be in English).
+_LIMIT_VALIDATORS = ((validators.MaxLengthValidator, "max_length"), (validators.MinLengthValidator, "min_length"),
+                     (validators.MaxValueValidator, "max_value"), (validators.MinValueValidator, "min_value"))
+
+
+def _localise_limit_validators(field) -> None:
+    rebuilt = []
+    for validator in field.validators:
+        for kind, key in _LIMIT_VALIDATORS:
+            if type(validator) is kind and key in field.error_messages:
+                message = lazy_format(field.error_messages[key], **{key: validator.limit_value})
+                validator = kind(validator.limit_value, message=message)
+                break
+        rebuilt.append(validator)
+    field.validators = rebuilt
 
 
 def _vietnamese_messages(field) -> dict[str, str]:
@@ -82,6 +103,7 @@ class InputSerializer(serializers.Serializer):
         for field in fields.values():
             messages = _vietnamese_messages(field)
             field.error_messages.update({k: v for k, v in messages.items() if k in field.error_messages})
+            _localise_limit_validators(field)
         self.error_messages["invalid"] = _("Dữ liệu gửi lên phải là một đối tượng JSON.")
         return fields
 
@@ -361,7 +383,7 @@ class CollectiveInputSerializer(InputSerializer):
 
 class NominationUpdateSerializer(InputSerializer):
     award_type = AwardTypeReferenceField()
-    achievement_summary = serializers.CharField()
+    achievement_summary = serializers.CharField(max_length=ACHIEVEMENT_SUMMARY_MAX_LENGTH)
 
 
 class NominationCreateSerializer(NominationUpdateSerializer):
@@ -529,7 +551,7 @@ class DossierFilterSerializer(InputSerializer):
 
 
 class ReasonSerializer(InputSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH,
                                    help_text="Lý do (bắt buộc khi rút hồ sơ đã trình).")
 
 

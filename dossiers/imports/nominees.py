@@ -65,6 +65,7 @@ from dossiers.models import (
     SubjectKind,
     Unit,
 )
+from dossiers.models.dossier import ACHIEVEMENT_SUMMARY_MAX_LENGTH
 from dossiers.services.audit import record_event
 from dossiers.services.dossiers import cancel_handover, lock_dossier, proposable_award_types, refresh_search_text
 from dossiers.text import fold, person_sort_key, phrase_key
@@ -284,6 +285,9 @@ def _parse_row(row: Row, catalogue: _Catalogue, problems: Problems) -> _Entry | 
         if gender:
             ctx.fail("gender", _("tập thể, hộ gia đình không ghi giới tính."))
     summary = ctx.required("summary", cell_text(ctx.value("summary")), _("chưa có tóm tắt thành tích."))
+    if len(summary or "") > ACHIEVEMENT_SUMMARY_MAX_LENGTH:
+        ctx.fail("summary", _("tóm tắt thành tích dài %(length)d ký tự, vượt quá %(limit)d ký tự cho phép.")
+                 % {"length": len(summary), "limit": ACHIEVEMENT_SUMMARY_MAX_LENGTH})
 
     if not ctx.ok or subject is None or award is None:
         return None

@@ -31,6 +31,11 @@ from dossiers.permissions import (
     can_withdraw_dossier,
 )
 
+# Free text that is shown to the public, to the council and printed in official PDFs has a limit
+# (forms, the API and the Excel import refuse longer text with a Vietnamese message).
+ACHIEVEMENT_SUMMARY_MAX_LENGTH = 4000
+REASON_MAX_LENGTH = 2000
+
 
 class DossierState(models.TextChoices):
     DRAFT = "draft", _("Đang soạn")
@@ -271,7 +276,8 @@ class Nomination(ConcurrentTransitionMixin, SubjectMixin):
         "dossiers.AwardType", verbose_name=_("danh hiệu, hình thức đề nghị"),
         on_delete=models.PROTECT, related_name="nominations",
     )
-    achievement_summary = NFCTextField(_("tóm tắt thành tích"))
+    # Shown in full on the public notice, the council's ballot and the PDFs: a summary, not the report itself.
+    achievement_summary = NFCTextField(_("tóm tắt thành tích"), max_length=ACHIEVEMENT_SUMMARY_MAX_LENGTH)
     outcome = FSMField(
         _("kết quả"), max_length=30, choices=NominationOutcome.choices,
         default=NominationOutcome.PROPOSED, protected=True, db_index=True,

@@ -230,3 +230,77 @@ def test_the_pdf_prints_the_literal_characters(hostile_dossier):
     assert solid(f"Nguyễn Thị Hường {SCRIPT}") in report
     assert solid("Trưởng phòng <b>Kế hoạch</b> & Tài chính") in report
     assert solid(IMG) in report
+
+
+# ---- length limits of text shown publicly, to the council and in PDFs --------------------------
+
+
+def test_an_achievement_summary_over_the_limit_is_refused_everywhere_with_a_clear_message(client, clerk, unit):
+    """The summary is printed in full on the public notice, the ballot and the PDFs: 4,000 characters at most,
+    on the pages (create, edit), in the API (create, update) and in the Excel import; nothing is stored."""
+    from dossiers.imports.common import ImportRejected
+    from dossiers.imports.nominees import import_nominees
+    from dossiers.models.dossier import ACHIEVEMENT_SUMMARY_MAX_LENGTH
+    from tests.dossiers.test_imports_nominees import nominee, workbook_file
+
+    limit = ACHIEVEMENT_SUMMARY_MAX_LENGTH
+    assert limit == 4000
+    too_long, longest = "Thành tích. " * 400 + "x", "y" * limit  # 4,801 and 4,000 characters
+    message = (f"Tóm tắt thành tích dài {len(too_long)} ký tự, vượt quá {limit} ký tự cho phép. Hãy rút gọn; "
+               "thành tích chi tiết để trong báo cáo thành tích đính kèm.")
+    dossier = DossierFactory(unit=unit, created_by=clerk)
+    client.force_login(clerk)
+    response = client.post(reverse("nomination_create", args=[dossier.pk]), {
+        "subject_type": "individual", "full_name": "Nguyễn Văn An", "award_type": award("BK_TINH_CN").pk,
+        "achievement_summary": too_long})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Nomination.objects.exists() and not Person.objects.exists()
+
+    nomination = NominationFactory(dossier=dossier, achievement_summary="Tốt.")
+    response = client.post(reverse("nomination_edit", args=[dossier.pk, nomination.pk]), {
+        "award_type": nomination.award_type.pk, "achievement_summary": too_long})
+    assert response.status_code == 200 and message in response.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.achievement_summary == "Tốt."
+
+    api = token_client(clerk)
+    response = api.post(f"/api/v1/dossiers/{dossier.pk}/nominations/", {
+        "award_type": "BK_TINH_CN", "achievement_summary": too_long,
+        "person": {"full_name": "Trần Văn Bình"}}, format="json")
+    body = response.json()
+    assert response.status_code == 400 and set(body) == {"code", "message", "errors"}
+    assert [(e["field"], e["message"]) for e in body["errors"]] == [("achievement_summary", f"Tối đa {limit} ký tự.")]
+    response = api.patch(f"/api/v1/nominations/{nomination.pk}/", {"achievement_summary": too_long}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "achievement_summary"
+    assert Nomination.objects.count() == 1
+    nomination.refresh_from_db()
+    assert nomination.achievement_summary == "Tốt."
+
+    with pytest.raises(ImportRejected) as caught:
+        import_nominees(actor=clerk, dossier=dossier, fileobj=workbook_file([nominee(summary=too_long)]))
+    [detail] = caught.value.details
+    assert (f"tóm tắt thành tích dài {len(too_long)} ký tự, vượt quá {limit} ký tự cho phép."
+            in detail["message"])
+    assert Nomination.objects.count() == 1
+
+    # Exactly at the limit is accepted.
+    response = api.patch(f"/api/v1/nominations/{nomination.pk}/", {"achievement_summary": longest}, format="json")
+    assert response.status_code == 200, response.content
+    nomination.refresh_from_db()
+    assert nomination.achievement_summary == longest
+
+
+def test_a_withdrawal_reason_over_the_limit_is_refused(client, unit, clerk):
+    from dossiers.models.dossier import REASON_MAX_LENGTH
+
+    head = UserFactory(unit=unit, roles=["unit_head"])
+    dossier = DossierFactory(unit=unit, created_by=clerk, state="submitted")
+    too_long = "Lý do. " * 300  # 2,100 characters
+    client.force_login(head)
+    response = client.post(reverse("dossier_withdraw", args=[dossier.pk]), {"withdraw-reason": too_long})
+    assert f"vượt quá {REASON_MAX_LENGTH} ký tự cho phép" in response.content.decode()
+    response = token_client(head).post(f"/api/v1/dossiers/{dossier.pk}/withdraw/", {"reason": too_long},
+                                       format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "reason"
+    dossier.refresh_from_db()
+    assert dossier.state == "submitted" and dossier.withdrawn_reason == ""
