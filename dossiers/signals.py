@@ -22,7 +22,8 @@ feedback_received = Signal()
 feedback_resolved = Signal()
 
 # Waiting points of the review process, sent by the later stages' owners:
-# the council's results for a dossier's nominations are final (kwargs: dossier),
+# the council's results for a dossier's nominations are final (kwargs: dossier, or dossiers: a whole
+# confirmed session's at once),
 # a decision covering the dossier was signed (kwargs: dossier, decision),
 # the central level decided the dossier's forwarded nominations (kwargs: dossier).
 council_result_final = Signal()

@@ -102,7 +102,7 @@ def record_session_results(*, actor, results: dict[int, bool], session_label: st
     nomination passes or fails (checked by its FSM transition in memory, then
     written with one UPDATE per outcome), every dossier moves to its next state
     (one UPDATE per target state), one audit event per dossier (written
-    together), then ``council_result_final`` for each dossier that has nothing
+    together), then one ``council_result_final`` (``dossiers=``) for the dossiers that have nothing
     left for a later session.
     """
     from django.utils import timezone
@@ -169,6 +169,7 @@ def record_session_results(*, actor, results: dict[int, bool], session_label: st
                 dossiers[dossier_id].closed_at = now
         Dossier.objects.filter(pk__in=ids, state=DossierState.IN_COUNCIL).update(**fields)
     record_events(actor=actor, entries=entries)
-    for dossier in final:
-        council_result_final.send(sender=Dossier, dossier=dossier)
+    if final:
+        # One signal for the whole session: its receivers wake every process in queries that do not grow with them.
+        council_result_final.send(sender=Dossier, dossiers=final)
     return [dossiers[pk] for pk in dossier_ids]
