@@ -15,6 +15,7 @@ from rest_framework import serializers
 from dossiers.api.serializers import ID
 from dossiers.models import CentralAttachment, CentralItem, CentralState, CentralSubmission, SignerCapacity
 from dossiers.models.central_deadlines import STAGE_WAITS
+from dossiers.models.dossier import REASON_MAX_LENGTH
 from dossiers.selectors_central import AUTHORITY_CHOICES, BOARD_STATUSES, SORT_CHOICES
 
 STATE_HELP = "Trạng thái: " + ", ".join(f"{value} ({label})" for value, label in CentralState.choices) + "."
@@ -212,7 +213,7 @@ class CentralReceiveSerializer(serializers.Serializer):
 
 class CentralReturnSerializer(serializers.Serializer):
     returned_on = serializers.DateField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class CentralItemsReceivedSerializer(serializers.Serializer):
@@ -232,4 +233,4 @@ class CentralItemDecisionSerializer(serializers.Serializer):
     authority = serializers.ChoiceField(choices=AUTHORITY_CHOICES, required=False, allow_blank=True, default="")
     decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     decision_date = serializers.DateField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)

@@ -80,7 +80,10 @@ def _vietnamese_messages(field) -> dict[str, str]:
         "not_a_list": _("Phải là một danh sách."),
         "no_name": _("Không xác định được tên tệp."),
     }
-    if isinstance(field, serializers.IntegerField):
+    if isinstance(field, serializers.ListField):
+        messages["max_length"] = _("Tối đa {max_length} mục.")
+        messages["min_length"] = _("Tối thiểu {min_length} mục.")
+    elif isinstance(field, serializers.IntegerField):
         messages["invalid"] = _("Phải là số nguyên.")
     elif isinstance(field, serializers.BooleanField):
         messages["invalid"] = _("Phải là true hoặc false.")

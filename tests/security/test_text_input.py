@@ -304,3 +304,17 @@ def test_a_withdrawal_reason_over_the_limit_is_refused(client, unit, clerk):
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "reason"
     dossier.refresh_from_db()
     assert dossier.state == "submitted" and dossier.withdrawn_reason == ""
+
+
+def test_api_limit_messages_are_vietnamese_and_fit_the_field():
+    """DRF builds its limit validators in English when a field is made; ours say it in Vietnamese, with
+    characters for text and items for lists."""
+    from councils.api.serializers import AttendanceSerializer
+    from dossiers.api.serializers import NominationUpdateSerializer
+
+    serializer = NominationUpdateSerializer(data={"award_type": "BK_TINH_CN", "achievement_summary": "x" * 4001})
+    assert not serializer.is_valid()
+    assert [str(m) for m in serializer.errors["achievement_summary"]] == ["Tối đa 4000 ký tự."]
+    serializer = AttendanceSerializer(data={"present": list(range(1, 502))})
+    assert not serializer.is_valid()
+    assert [str(m) for m in serializer.errors["present"]] == ["Tối đa 500 mục."]
