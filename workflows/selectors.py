@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.status import STATUS
@@ -134,9 +134,23 @@ def queue_q(user) -> Q:
     return condition & Q(owner__isnull=True)
 
 
+def mine_q(user) -> Q:
+    """Tasks assigned to ``user`` (people's tasks only)."""
+    return Q(owner=user, flow_task__in=refs(*HUMAN_TASKS))
+
+
+def overdue_scope_q(user) -> Q:
+    """Tasks whose lateness ``user`` follows: a lead all of them (the unit's supplement too), a specialist
+    their own and those in their queue."""
+    condition = Q(flow_task__in=refs(*TIMED_TASKS))
+    if Role.HA_LEAD not in user.roles:
+        condition &= Q(owner=user) | queue_q(user)
+    return condition
+
+
 def my_tasks(user) -> QuerySet:
     """Active tasks assigned to ``user``, by due date."""
-    return _ordered(_province_tasks(user).filter(owner=user, status__in=ACTIVE, flow_task__in=refs(*HUMAN_TASKS)))
+    return _ordered(_province_tasks(user).filter(mine_q(user), status__in=ACTIVE))
 
 
 def queue_tasks(user) -> QuerySet:
@@ -155,11 +169,8 @@ def overdue_tasks(user, today: datetime.date | None = None) -> QuerySet:
     if not is_ha(user):
         return task_model().objects.none()
     today = today or timezone.localdate()
-    queryset = _province_tasks(user).filter(status__in=ACTIVE, deadline__due_on__lt=today,
-                                            flow_task__in=refs(*TIMED_TASKS))
-    if Role.HA_LEAD not in user.roles:
-        queryset = queryset.filter(Q(owner=user) | queue_q(user))
-    return _ordered(queryset)
+    return _ordered(_province_tasks(user).filter(overdue_scope_q(user), status__in=ACTIVE,
+                                                 deadline__due_on__lt=today))
 
 
 @dataclass(frozen=True)
@@ -169,14 +180,26 @@ class TaskCounts:
     overdue: int
 
 
-def task_counts(user, known: dict[str, int] | None = None) -> TaskCounts:
-    """The three work list sizes (a query each, except those given in ``known``, e.g. the page's own count)."""
+def task_counts(user, today: datetime.date | None = None) -> TaskCounts:
+    """The three work list sizes, in one query.
+
+    Each list is a few thousand open tasks at the large scale, read from
+    scattered pages of viewflow's task table: counting the three lists (and
+    the page's own list again for the paginator) read them three or four
+    times per page. One pass over the tasks of any of the lists counts each
+    list by its own condition; the due date is joined for the overdue one.
+    """
     if not is_ha(user):
         return TaskCounts(0, 0, 0)
-    known = known or {}
-    lists = {"mine": my_tasks, "queue": queue_tasks, "overdue": overdue_tasks}
-    return TaskCounts(**{name: known[name] if name in known else lists[name](user).count()
-                         for name in ("mine", "queue", "overdue")})
+    today = today or timezone.localdate()
+    mine, queue, followed = mine_q(user), queue_q(user), overdue_scope_q(user)
+    # The tasks followed for lateness hold the user's own and their queue (people's tasks are timed).
+    counts = (
+        _province_tasks(user).filter(followed, status__in=ACTIVE).order_by()
+        .aggregate(mine=Count("pk", filter=mine), queue=Count("pk", filter=queue),
+                   overdue=Count("pk", filter=followed & Q(deadline__due_on__lt=today)))
+    )
+    return TaskCounts(**counts)
 
 
 class PagedTasks:
@@ -186,16 +209,20 @@ class PagedTasks:
     its due date for the order, the province filter); only the ids of the page
     shown are then read with every joined table a row displays. Sorting a few
     thousand open tasks with a dozen tables joined to each, to show 25, was the
-    cost of the queue at scale (docs/performance.md).
+    cost of the queue at scale (docs/performance.md). A ``count`` already known
+    (``task_counts``) is not counted again.
     """
 
     ordered = True
 
-    def __init__(self, queryset: QuerySet):
+    def __init__(self, queryset: QuerySet, count: int | None = None):
         self.queryset = queryset
+        self._count = count
 
     def count(self) -> int:
-        return self.queryset.count()
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
 
     def __len__(self) -> int:
         return self.count()

@@ -3,11 +3,20 @@ second at the large scale (issue 6, docs/performance.md "6. Load")."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import DossierFactory, UserFactory
-from tests.workflows.test_flow import accept, appraise, submitted_dossier
+from tests.workflows.test_flow import accept, appraise, submitted_dossier, task
+from tests.workflows.test_work_lists_at_scale import tab_counts
 from workflows import selectors
+from workflows import services as wf
+from workflows.models import TaskDeadline
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +39,31 @@ def test_the_leads_queue_does_not_join_every_approval_to_its_dossier(unit, clerk
         assert '"viewflow_process"' not in sql and 'JOIN "dossiers_dossier" ON' not in sql
     assert [t.process.dossierprocess.dossier for t in selectors.queue_tasks(lead)] == [theirs]
     assert list(selectors.queue_tasks(both)) == []
+
+
+def task_counting_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"] and 'FROM "viewflow_task"' in q["sql"]]
+
+
+@pytest.mark.parametrize("name", ["tasks", "tasks_queue", "tasks_overdue"])
+def test_a_work_list_page_counts_its_three_tabs_in_one_query(client, unit, clerk, head, ha_unit, ha_specialist,
+                                                             name):
+    """The open tasks are read once for the three tab counts (and the paginator takes the tab's own)."""
+    lead = UserFactory(unit=ha_unit, roles=["ha_lead"])
+    mine = submitted_dossier(DossierFactory(unit=unit, created_by=clerk, title="Hồ sơ đã nhận"), clerk, head)
+    accept(mine, ha_specialist)
+    appraise(mine, ha_specialist)  # an approval for the lead
+    waiting = submitted_dossier(DossierFactory(unit=unit, created_by=clerk, title="Hồ sơ chờ nhận"), clerk, head)
+    wf.claim_task(actor=ha_specialist, task=task(waiting, "intake"))
+    submitted_dossier(DossierFactory(unit=unit, created_by=clerk, title="Hồ sơ trong hàng chờ"), clerk, head)
+    TaskDeadline.objects.filter(task=task(waiting, "intake")).update(due_on=timezone.localdate()
+                                                                      - datetime.timedelta(days=1))
+
+    expected = {ha_specialist: [1, 1, 1], lead: [0, 1, 1]}
+    for user, counts in expected.items():
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert tab_counts(response.content.decode()) == counts
+        assert len(task_counting_queries(queries)) == 1
