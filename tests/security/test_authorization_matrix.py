@@ -243,11 +243,18 @@ def _opens(world, user, name, pk) -> bool:
     return response.status_code == 200
 
 
-def _reads(user, kind, obj) -> bool:
-    """What ``document_pdf``, ``document_progress``, ``document_status`` and ``document_file`` let through."""
+def _reads(world, user, kind, obj) -> bool:
+    """What ``document_pdf``, ``document_progress``, ``document_status`` and ``document_file`` let through;
+    for an uploaded file, whether its download (page and API) answers with the file."""
     from django.contrib.auth.models import AnonymousUser
 
     from dossiers.documents import official
+
+    if kind == "attachment":
+        page, _ = matrix.ask(world, user, "GET", reverse("attachment_download", args=[obj.pk]), api=False)
+        api, _ = matrix.ask(world, user, "GET", f"/api/v1/attachments/{obj.pk}/download/", api=True)
+        assert (page.status_code == 200) == (api.status_code == 200), (obj.pk, page.status_code, api.status_code)
+        return page.status_code == 200
 
     return official.DOCUMENT_KINDS[kind].scope(user or AnonymousUser()).filter(pk=obj.pk).exists()
 
@@ -255,8 +262,8 @@ def _reads(user, kind, obj) -> bool:
 def test_documents_follow_their_pages(world, db):
     """No PDF where the page is not (and none missing where it is), for every principal: a decision's
     documents (draft, awaiting signature, signed) as the decision's page, the central submission's as its
-    page, a dossier's (proposal letter, achievement report, public notice) as the dossier's page in every
-    state. The one exception is by law: a signed decision is published, so its PDF is for everyone."""
+    page, a dossier's (proposal letter, achievement report, public notice, an uploaded file on the page and
+    in the API) as the dossier's page in every state. The one exception is by law: a signed decision is published, so its PDF is for everyone."""
     from dossiers.models import DecisionState
 
     cases = []  # (page name, page object, unit of the object, [(kind, object)])
@@ -278,8 +285,11 @@ def test_documents_follow_their_pages(world, db):
             kinds.append(("achievement-report", nomination))
         if (notice := getattr(dossier, "public_notice", None)) is not None:
             kinds.append(("public-notice", notice))
+        if (attachment := dossier.attachments.order_by("pk").first()) is not None:
+            kinds.append(("attachment", attachment))
         cases.append(("dossier_detail", dossier, dossier.unit.code, kinds))
     assert len([c for c in cases if c[0] == "dossier_detail"]) >= 5, "the world has dossiers in several states"
+    assert sum(kind == "attachment" for c in cases for kind, _ in c[3]) >= 3, "and files in several of them"
 
     problems = []
     for principal in matrix.principals():
@@ -287,12 +297,12 @@ def test_documents_follow_their_pages(world, db):
             user = matrix.user_of(world, principal, unit)
             page = _opens(world, user, name, obj.pk)
             for kind, document_object in kinds:
-                if _reads(user, kind, document_object) != page:
+                if _reads(world, user, kind, document_object) != page:
                     problems.append(f"{principal.key}: {name} {obj.pk} ({getattr(obj, 'state', '')}) "
                                     f"{'opens' if page else 'is refused'}, but its {kind} PDF "
                                     f"{'is refused' if page else 'opens'}")
     signed = world.objects["signed_decision"]
     for principal in matrix.principals():
-        if not _reads(matrix.user_of(world, principal, None), "decision", signed):
+        if not _reads(world, matrix.user_of(world, principal, None), "decision", signed):
             problems.append(f"{principal.key}: the published decision's PDF is refused")
     assert not problems, "\n".join(problems)
