@@ -67,3 +67,24 @@ def test_a_work_list_page_counts_its_three_tabs_in_one_query(client, unit, clerk
         assert response.status_code == 200
         assert tab_counts(response.content.decode()) == counts
         assert len(task_counting_queries(queries)) == 1
+
+
+def test_the_lists_look_up_due_dates_by_task_not_by_joining_every_deadline(unit, clerk, head, ha_specialist):
+    """Ordered by due date (none last, then oldest), each task's date read by its id: the lists and the counts
+    do not join the deadline table (which holds a row for every timed task ever)."""
+    dossiers = [submitted_dossier(DossierFactory(unit=unit, created_by=clerk, title=f"Hồ sơ {n}"), clerk, head)
+                for n in range(3)]
+    intakes = [task(dossier, "intake") for dossier in dossiers]
+    today = timezone.localdate()
+    TaskDeadline.objects.filter(task=intakes[0]).update(due_on=today + datetime.timedelta(days=3))
+    TaskDeadline.objects.filter(task=intakes[1]).delete()
+    TaskDeadline.objects.filter(task=intakes[2]).update(due_on=today - datetime.timedelta(days=1))
+
+    queue = selectors.queue_tasks(ha_specialist)
+    assert [t.pk for t in queue] == [intakes[2].pk, intakes[0].pk, intakes[1].pk]
+    assert [t.pk for t in selectors.PagedTasks(queue)[0:25]] == [intakes[2].pk, intakes[0].pk, intakes[1].pk]
+    assert selectors.task_counts(ha_specialist) == selectors.TaskCounts(mine=0, queue=3, overdue=1)
+    assert 'JOIN "workflows_taskdeadline"' not in sql_of(queue.values("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        selectors.task_counts(ha_specialist)
+    assert 'JOIN "workflows_taskdeadline"' not in queries[-1]["sql"]
