@@ -19,10 +19,26 @@ from django.db import transaction
 
 
 class WaitingSelectForUpdateLock:
+    """Locks the process's dossier row, then the process row.
+
+    Every service that changes a dossier locks its row first (``lock_dossier``)
+    and may then touch its processes (a withdrawal cancels them). A task action
+    takes this lock and then changes the dossier; taking the process first there
+    would be the opposite order, and a withdrawal racing a task action deadlocked
+    (PostgreSQL killed one of them: a 500). Same order everywhere: dossier, then
+    process (``tests/security/test_concurrency.py``).
+    """
+
     @contextmanager
     def __call__(self, flow_class, process_pk):
+        from dossiers.models import Dossier
+
+        processes = flow_class.process_class._default_manager.filter(pk=process_pk)
         with transaction.atomic():
-            flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
+            dossier_id = processes.values_list("dossier_id", flat=True).first()
+            if dossier_id is not None:
+                Dossier.objects.filter(pk=dossier_id).select_for_update().exists()
+            processes.select_for_update().exists()
             yield
 
 

@@ -12,8 +12,7 @@ Skipped on SQLite, which serialises whole write transactions (and where
   right step, one audit event).
 - 50 parallel document-number allocations: distinct and contiguous.
 - A withdrawal racing a task action on the same dossier: no deadlock (both take
-  the dossier row before the process row). Expected to fail until
-  ``workflows/locks.py`` takes the dossier row first (marked xfail, strict).
+  the dossier row before the process row, ``workflows/locks.py``).
 - Parallel ballots by one member record one ballot: proved by
   ``tests/councils/test_voting.py::test_parallel_ballots_by_one_member_record_one``
   (and ``tests/councils/test_ballot_storage.py`` for changes of a secret ballot).
@@ -155,10 +154,6 @@ def test_fifty_parallel_number_allocations_are_distinct_and_contiguous():
     assert DocumentCounter.objects.get(scope="", issuer="UBND", type_code="QĐ", year=2027).last_number == 50
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lock order: a task action takes the process row (workflows/locks.py) before the dossier row, the withdrawal "
-    "the dossier row before the process; PostgreSQL detects the deadlock and the task action fails with a 500. "
-    "Fix in workflows/locks.py: lock the process's dossier row first; then remove this marker."))
 def test_withdrawal_racing_a_task_action_on_the_same_dossier_never_deadlocks(prepared, head, ha_specialist,
                                                                            monkeypatch):
     """The unit head withdraws the dossier while Home Affairs accepts it at intake. Each holds its first lock
