@@ -88,6 +88,16 @@ def _judge_domain_code(rule, method, response, body) -> bool:
         return False
 
 
+def _policy_problem(response) -> str | None:
+    """Every answer, whoever asks, carries a Content Security Policy that allows no inline code."""
+    policy = response.headers.get("Content-Security-Policy", "")
+    if not policy:
+        return "no Content-Security-Policy header"
+    if "unsafe-inline" in policy or "unsafe-eval" in policy:
+        return f"a Content-Security-Policy allowing inline code: {policy}"
+    return None
+
+
 def _problems(world, rule, path, unit, *, api, method="GET"):
     problems = []
     for principal in matrix.principals():
@@ -98,6 +108,8 @@ def _problems(world, rule, path, unit, *, api, method="GET"):
             methods = ["GET", "POST"]
         for current in methods:
             response, body = matrix.ask(world, user, current, path, api=api)
+            if policy := _policy_problem(response):
+                problems.append(f"{principal.key}: {current} answered with {policy}")
             if not api and current == "GET" and response.status_code != 405 and allowed:
                 problem = matrix.judge(rule, principal, current, response, body, api=False)
                 if problem is None and (leaks := _leaks(world, principal, unit, response, body)):
