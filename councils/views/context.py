@@ -23,7 +23,7 @@ from dossiers.views.common import paginate
 
 # Who finds the councils' pages in the navigation and may open the session list.
 COUNCIL_ROLES = frozenset({Role.COUNCIL_SECRETARY, Role.COUNCIL_CHAIR, Role.COUNCIL_MEMBER}) | HA_ROLES
-LIST_ROLES = COUNCIL_ROLES | permissions.READ_ROLES
+LIST_ROLES = permissions.LIST_ROLES  # one rule for the page and the API
 
 EDITABLE_AGENDA = (SessionState.DRAFT, SessionState.AGENDA_PUBLISHED)
 COUNTED = (SessionState.VOTING_CLOSED, SessionState.RESULTS_CONFIRMED, SessionState.FINALISED)
