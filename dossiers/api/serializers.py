@@ -136,6 +136,27 @@ ID = {"min_value": 1, "max_value": MAX_ID}
 YEAR = {"min_value": 1, "max_value": 9999}
 
 
+class ChoiceLabelField(serializers.CharField):
+    """The label of a model field's choice, as ``get_<field>_display`` gives it (output only).
+
+    ``get_<field>_display`` rebuilds the field's whole choice list on every
+    call, hashing (so translating) each label, and DRF inspects the method's
+    signature on every row: the labels are translated once per serializer
+    instead (its fields are built per request, in the request's language).
+    """
+
+    def __init__(self, model, field_name: str, **kwargs):
+        self.choices_field = model._meta.get_field(field_name)
+        kwargs.setdefault("source", field_name)
+        super().__init__(**kwargs)
+        self._labels = None
+
+    def to_representation(self, value):
+        if self._labels is None:
+            self._labels = {choice: str(label) for choice, label in self.choices_field.flatchoices}
+        return str(self._labels.get(value, value))
+
+
 def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
@@ -337,7 +358,7 @@ class NominationSerializer(serializers.ModelSerializer):
     nominee_name = serializers.CharField(source="subject_name")
     person = PersonSerializer(allow_null=True)
     collective = CollectiveSerializer(allow_null=True)
-    outcome_label = serializers.CharField(source="get_outcome_display")
+    outcome_label = ChoiceLabelField(Nomination, "outcome")
     attachments = AttachmentBriefSerializer(many=True)
 
     class Meta:
@@ -434,8 +455,8 @@ class DossierSerializer(serializers.ModelSerializer):
     """A dossier as a list row."""
 
     reference = serializers.CharField(help_text="Số hồ sơ, ví dụ HS-2025-00012.")
-    kind_label = serializers.CharField(source="get_kind_display")
-    state_label = serializers.CharField(source="get_state_display")
+    kind_label = ChoiceLabelField(Dossier, "kind")
+    state_label = ChoiceLabelField(Dossier, "state")
     unit = UnitBriefSerializer()
     nomination_count = serializers.IntegerField()
 
