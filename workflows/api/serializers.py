@@ -16,6 +16,7 @@ from dossiers.api.serializers import (
     ID,
     ChoiceLabelField,
     InputSerializer,
+    OutputModelSerializer,
     UnitBriefSerializer,
     inline_choice_field,
 )
@@ -33,7 +34,7 @@ class PersonBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class TaskDossierSerializer(serializers.ModelSerializer):
+class TaskDossierSerializer(OutputModelSerializer):
     """The dossier a task is about."""
 
     unit = UnitBriefSerializer()
