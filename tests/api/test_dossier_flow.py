@@ -343,3 +343,20 @@ def test_dossier_count_in_list(api, clerk, dossier):
     results = api(clerk).get(url("dossiers/")).json()["results"]
     assert [(d["id"], d["nomination_count"]) for d in results] == [(dossier.pk, 1)]
     assert Dossier.objects.count() == 1
+
+
+def test_task_texts_over_their_limit_are_refused_in_vietnamese_and_change_nothing(api, ha_specialist, submitted):
+    """The API limits a task's texts as its page does: 4,000 characters for a note or reason, 2,000 for what to
+    supplement; over the limit, a 400 in Vietnamese and the dossier as it was."""
+    client = api(ha_specialist)
+    path = url(f"tasks/{intake_task_id(client, submitted)}/complete/")
+    body = assert_error(client.post(path, {"decision": "return", "note": "x" * 4001}, format="json"),
+                        400, "invalid")
+    assert "Tối đa 4000 ký tự." in str(body["errors"]), body
+    body = assert_error(client.post(path, {"decision": "return", "note": "Thiếu",
+                                           "items": [{"reason": "unsigned", "text": "y" * 2001}]}, format="json"),
+                        400, "invalid")
+    assert "Tối đa 2000 ký tự." in str(body["errors"]), body
+    assert Dossier.objects.get(pk=submitted.pk).state == "submitted"
+    response = client.post(path, {"decision": "return", "note": "x" * 4000}, format="json")
+    assert response.status_code == 200, response.json()

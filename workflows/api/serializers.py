@@ -182,13 +182,14 @@ class ItemInputSerializer(_NestedInput):
                                           help_text="Đề nghị cần bổ sung (nếu có).")
     document_type = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None,
                                           max_length=40, help_text="Mã loại tài liệu cần bổ sung (nếu có).")
-    text = serializers.CharField(required=False, allow_blank=True, default="", help_text="Nội dung cần bổ sung.")
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                 help_text="Nội dung cần bổ sung.")
 
 
 class AppraisalInputSerializer(_NestedInput):
     nomination = serializers.IntegerField(**ID)
     eligible = serializers.BooleanField(help_text="Đủ điều kiện hay không.")
-    note = serializers.CharField(required=False, allow_blank=True, default="",
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000,
                                  help_text="Ý kiến thẩm định (bắt buộc khi không đủ điều kiện).")
 
 
@@ -201,8 +202,10 @@ def _node(node: str):
                                  help_text=f"Bước của việc ({node}); nếu gửi mà khác bước của việc thì bị từ chối.")
 
 
-def _note(help_text: str):
-    return serializers.CharField(required=False, allow_blank=True, default="", help_text=help_text)
+def _note(help_text: str, max_length: int = 4000):
+    """A free text of a task's outcome, limited as on the task's page (``workflows/forms.py``)."""
+    return serializers.CharField(required=False, allow_blank=True, default="", max_length=max_length,
+                                 help_text=help_text)
 
 
 def _due_on():
@@ -242,7 +245,7 @@ class ApprovalCompleteSerializer(InputSerializer):
 class FeedbackCompleteSerializer(InputSerializer):
     node = _node("resolve_feedback")
     decision = _decision("resolve_feedback")
-    note = _note("Kết quả xem xét góp ý (bắt buộc).")
+    note = _note("Kết quả xem xét góp ý (bắt buộc).", max_length=2000)
 
 
 COMPLETE_SERIALIZERS = {
