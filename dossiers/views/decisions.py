@@ -226,6 +226,9 @@ def decision_context(request, decision, *, bound=None, error=None) -> dict:
             context["cash_total"] = sum(i.cash_amount for i in items)
             if allowed["revoke"]:
                 for item in items:
+                    if item.record is not None and item.record.award_type_id == item.award_type_id:
+                        item.record.award_type = item.award_type  # read with the item: no query per row
+                for item in items:
                     item.can_revoke = item.record is not None and sel.revocable(item.record)
         else:
             context["preview"] = sel.preview_cash(items)
