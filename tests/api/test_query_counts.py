@@ -102,3 +102,20 @@ def test_award_types_list_is_a_fixed_number_of_queries(api, clerk, django_assert
     with django_assert_max_num_queries(12):
         response = api(clerk).get(url("catalogue/award-types/"), {"page_size": 500})
     assert response.json()["count"] > 100
+
+
+def test_labels_follow_each_requests_language(api, clerk, unit):
+    """The list's labels are translated once per answer, in that answer's language: an English request between
+    two Vietnamese ones gets English labels, and the next Vietnamese one Vietnamese again (nothing cached across
+    requests)."""
+    client = api(clerk)
+    add_dossiers(unit, clerk, 2)
+
+    def labels(language):
+        response = client.get(url("dossiers/"), HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        return {row["state_label"] for row in response.json()["results"]}
+
+    assert labels("vi") == {"Đang soạn"}
+    assert labels("en") == {"Draft"}
+    assert labels("vi") == {"Đang soạn"}
