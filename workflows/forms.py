@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.services.review import AppraisalInput, ItemInput
 
 ITEM_ROWS = 5
+# Limits of a task's texts, the same on the task pages and in the task API (workflows/api/serializers.py).
+NOTE_MAX_LENGTH = 4000  # a general note, a reason, an appraisal opinion
+ITEM_TEXT_MAX_LENGTH = 2000  # what to supplement, per item
+FEEDBACK_NOTE_MAX_LENGTH = 2000  # the result of reviewing a public feedback
 MAX_ITEMS = 50
 
 
@@ -42,7 +46,7 @@ class ItemForm(forms.Form):
     reason = forms.ChoiceField(label=_("Lý do"), required=False)
     nomination = forms.ChoiceField(label=_("Người, tập thể được đề nghị"), required=False)
     document_type = forms.ChoiceField(label=_("Tài liệu"), required=False)
-    text = MultilineField(label=_("Nội dung cần bổ sung"), required=False, max_length=2000,
+    text = MultilineField(label=_("Nội dung cần bổ sung"), required=False, max_length=ITEM_TEXT_MAX_LENGTH,
                           widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, reasons=(), nominations=(), document_types=(), **kwargs):
@@ -84,7 +88,7 @@ def item_formset(data=None, *, reasons, nominations, document_types) -> BaseItem
 
 class ReturnForm(forms.Form):
     note = MultilineField(
-        label=_("Nội dung chung"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Nội dung chung"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ghi chung cho cả hồ sơ; có thể để trống khi đã liệt kê từng nội dung cần bổ sung."),
     )
     due_on = forms.DateField(
@@ -108,7 +112,7 @@ class ReturnForm(forms.Form):
 class ReasonForm(forms.Form):
     """One required text: the reason of a rejection, the note of a send-back, an override."""
 
-    reason = MultilineField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = MultilineField(max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, label, message, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,7 +147,7 @@ class AppraisalForm(forms.Form):
         choices=[(ELIGIBLE, _("Đủ điều kiện")), (INELIGIBLE, _("Không đủ điều kiện"))],
         error_messages={"required": _("Hãy chọn kết luận cho đề nghị này.")},
     )
-    note = MultilineField(label=_("Ý kiến thẩm định"), required=False, max_length=4000,
+    note = MultilineField(label=_("Ý kiến thẩm định"), required=False, max_length=NOTE_MAX_LENGTH,
                           widget=forms.Textarea(attrs={"rows": 2}),
                           help_text=_("Bắt buộc khi kết luận không đủ điều kiện."))
 
@@ -184,6 +188,6 @@ class FeedbackResolveForm(forms.Form):
         error_messages={"required": _("Hãy chọn kết luận.")},
     )
     note = MultilineField(
-        label=_("Kết quả xem xét, lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Kết quả xem xét, lý do"), max_length=FEEDBACK_NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Hãy ghi kết quả xem xét góp ý.")},
     )

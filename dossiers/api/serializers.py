@@ -19,6 +19,7 @@ from rest_framework import serializers
 from rest_framework.utils.formatting import lazy_format
 
 from dossiers import selectors
+from dossiers.labels import choice_labels
 from dossiers.models import (
     Attachment,
     AuditEvent,
@@ -148,14 +149,14 @@ class ChoiceLabelField(serializers.CharField):
     """
 
     def __init__(self, model, field_name: str, **kwargs):
-        self.choices_field = model._meta.get_field(field_name)
+        self.choices_of = (model, field_name)
         kwargs.setdefault("source", field_name)
         super().__init__(**kwargs)
         self._labels = None
 
     def to_representation(self, value):
         if self._labels is None:
-            self._labels = {choice: str(label) for choice, label in self.choices_field.flatchoices}
+            self._labels = choice_labels(*self.choices_of)
         return str(self._labels.get(value, value))
 
 

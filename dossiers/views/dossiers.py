@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from dossiers import permissions, selectors
 from dossiers.exceptions import DomainError
 from dossiers.forms import AttachmentForm, DossierFilterForm, DossierForm, ReasonForm
+from dossiers.labels import choice_labels
 from dossiers.models import Dossier, DossierState, Unit
 from dossiers.models.dossier import UNIT_EDITABLE_STATES
 from dossiers.requirements import dossier_requirements
@@ -40,9 +41,7 @@ def with_labels(dossiers) -> list[Dossier]:
     hashing (so translating) every label: two such calls per row were a fifth
     of the list page's time (docs/performance.md).
     """
-    field = Dossier._meta.get_field
-    states = {value: str(label) for value, label in field("state").flatchoices}
-    kinds = {value: str(label) for value, label in field("kind").flatchoices}
+    states, kinds = choice_labels(Dossier, "state"), choice_labels(Dossier, "kind")
     rows = list(dossiers)
     for dossier in rows:
         dossier.state_label = states.get(dossier.state, dossier.state)

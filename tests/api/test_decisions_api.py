@@ -4,43 +4,20 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-
 from dossiers.models import AwardRecord, Decision
 from dossiers.services import decisions as svc
 from tests.api.helpers import assert_error, url
+from tests.dossiers import conftest as decision_fixtures
 from tests.factories import DossierFactory, NominationFactory, PersonFactory, UnitFactory, UserFactory, award
 
 DAY = datetime.date(2026, 3, 5)
 
 
-@pytest.fixture
-def lead(ha_unit):
-    return UserFactory(unit=ha_unit, roles=["ha_lead"], username="lanhdao")
-
-
-@pytest.fixture
-def office(province):
-    return UnitFactory(province=province, name="Văn phòng UBND tỉnh")
-
-
-@pytest.fixture
-def chairman(office):
-    return UserFactory(unit=office, roles=["signer"], username="chutich", last_name="Lê", first_name="Văn Lương")
-
-
-@pytest.fixture
-def ready(province):
-    unit = UnitFactory(province=province, name="Sở Tài chính")
-    dossier = DossierFactory(unit=unit, state="awaiting_decision", year=2025)
-    return [
-        NominationFactory(dossier=dossier, award_type=award("CSTD_TINH"), outcome="council_passed",
-                          person=PersonFactory(unit=unit, full_name="Nguyễn Thị Thu Hà")),
-        NominationFactory(dossier=dossier, award_type=award("BK_TINH_CN"), outcome="eligible",
-                          person=PersonFactory(unit=unit, full_name="Lê Văn Minh")),
-        NominationFactory(dossier=dossier, award_type=award("HC_LD3_CN"), outcome="council_passed",
-                          person=PersonFactory(unit=unit, full_name="Đặng Văn Tùng")),
-    ]
+# The HA lead, the Chairman and the nominations ready for a decision: tests/dossiers/conftest.py.
+lead = decision_fixtures.lead
+office = decision_fixtures.office
+chairman = decision_fixtures.chairman
+ready = decision_fixtures.ready
 
 
 def draft(actor, province, nominations, title="Về việc tặng danh hiệu thi đua"):

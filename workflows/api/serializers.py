@@ -22,6 +22,7 @@ from dossiers.api.serializers import (
 )
 from dossiers.models import Dossier, User
 from workflows.api import selectors
+from workflows.forms import FEEDBACK_NOTE_MAX_LENGTH, ITEM_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
 from workflows.services import HUMAN_TASKS
 
 # --------------------------------------------------------------------------
@@ -182,14 +183,14 @@ class ItemInputSerializer(_NestedInput):
                                           help_text="Đề nghị cần bổ sung (nếu có).")
     document_type = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None,
                                           max_length=40, help_text="Mã loại tài liệu cần bổ sung (nếu có).")
-    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=ITEM_TEXT_MAX_LENGTH,
                                  help_text="Nội dung cần bổ sung.")
 
 
 class AppraisalInputSerializer(_NestedInput):
     nomination = serializers.IntegerField(**ID)
     eligible = serializers.BooleanField(help_text="Đủ điều kiện hay không.")
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000,
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH,
                                  help_text="Ý kiến thẩm định (bắt buộc khi không đủ điều kiện).")
 
 
@@ -202,7 +203,7 @@ def _node(node: str):
                                  help_text=f"Bước của việc ({node}); nếu gửi mà khác bước của việc thì bị từ chối.")
 
 
-def _note(help_text: str, max_length: int = 4000):
+def _note(help_text: str, max_length: int = NOTE_MAX_LENGTH):
     """A free text of a task's outcome, limited as on the task's page (``workflows/forms.py``)."""
     return serializers.CharField(required=False, allow_blank=True, default="", max_length=max_length,
                                  help_text=help_text)
@@ -245,7 +246,7 @@ class ApprovalCompleteSerializer(InputSerializer):
 class FeedbackCompleteSerializer(InputSerializer):
     node = _node("resolve_feedback")
     decision = _decision("resolve_feedback")
-    note = _note("Kết quả xem xét góp ý (bắt buộc).", max_length=2000)
+    note = _note("Kết quả xem xét góp ý (bắt buộc).", max_length=FEEDBACK_NOTE_MAX_LENGTH)
 
 
 COMPLETE_SERIALIZERS = {
